@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+WIDGET_JS := web/dist/_widgets/embed-amd.js
+
 .PHONY: book test bench clean
 
 $(STAMP): requirements.txt pyproject.toml
@@ -16,11 +18,19 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-book: $(STAMP)
+# The widget JavaScript the book serves itself (offline widgets), from the npm registry.
+$(WIDGET_JS): web/package.json web/package-lock.json web/widgets_setup.js web/collect_assets.py | $(STAMP)
+	@command -v npm >/dev/null || { echo "make book needs npm (Node.js) to fetch web/package.json's packages" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	$(BIN)/python web/collect_assets.py
+
+book: $(STAMP) $(WIDGET_JS)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: $(STAMP)
+# The whole suite: package tests, every notebook under nbval, the assignments' round
+# trip, and the browser test of the book built just before.
+test: book
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf _build
+	rm -rf _build web/dist

@@ -1,0 +1,50 @@
+"""Explorations that work on a static web page as well as in a live notebook.
+
+A slider made with ``ipywidgets.interact`` needs a running kernel: on the built
+web page it is frozen. :func:`static_slider` precomputes one frame per value and
+returns matplotlib's JavaScript player, whose slider runs in the browser with no
+kernel. Chapters show both: the live widget for readers running the notebook, the
+static slider for readers of the web page.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import matplotlib.pyplot as plt
+from matplotlib import animation
+
+__all__ = ["static_slider"]
+
+
+def static_slider(draw: Callable, values: Sequence, *, figsize=(6.4, 3.6),
+                  interval: int = 400, dpi: int = 80):
+    """A slider over ``values`` that needs no kernel: one precomputed frame per value.
+
+    Args:
+        draw: ``draw(fig, value)`` draws the frame for ``value`` on the (cleared)
+            figure ``fig``; it should put the value in a title so the reader sees it.
+        values: the slider's positions, in order (at most 60, as each is an image).
+        figsize, dpi: the frame size; interval: milliseconds between frames on "play".
+    Returns:
+        an ``IPython.display.HTML`` object holding the player.
+    """
+    from IPython.display import HTML
+
+    values = list(values)
+    if not callable(draw):
+        raise TypeError(f"draw must be callable as draw(fig, value); got {type(draw).__name__}")
+    if not 1 <= len(values) <= 60:
+        raise ValueError(f"need between 1 and 60 values (one image each); got {len(values)}")
+    fig = plt.figure(figsize=figsize, dpi=dpi)
+
+    def frame(i):
+        fig.clear()
+        draw(fig, values[i])
+        return []
+
+    player = animation.FuncAnimation(fig, frame, frames=len(values), interval=interval,
+                                     blit=False, repeat=False)
+    html = player.to_jshtml(default_mode="once")
+    plt.close(fig)
+    return HTML(html)
