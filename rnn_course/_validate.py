@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "as_inputs",
+    "as_prime",
     "as_targets",
     "as_state",
     "check_params",
@@ -62,6 +63,20 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
                          f"value(s) in shape {arr.shape}")
 
 
+def _cast(arr: np.ndarray, name: str, dtype) -> np.ndarray:
+    """``arr`` as ``dtype``; a finite value too large for ``dtype`` is an error (not an
+    overflow warning and an inf)."""
+    dtype = np.dtype(dtype)
+    if arr.dtype == dtype:
+        return arr
+    with np.errstate(over="ignore"):
+        out = arr.astype(dtype)
+    if not np.isfinite(out).all():
+        raise ValueError(f"{name} has values too large for {dtype} (they would become "
+                         f"inf; the largest finite {dtype} is {np.finfo(dtype).max:.3g})")
+    return out
+
+
 def _check_ids(arr: np.ndarray, name: str, upper: int, what: str) -> None:
     lo, hi = int(arr.min()), int(arr.max())
     if lo < 0 or hi >= upper:
@@ -98,7 +113,7 @@ def as_inputs(x, n_in: int, dtype=np.float64, *, name: str = "x"):
                          f"shape (tau, B, {n_in}); got shape {arr.shape}")
     _check_not_empty(arr, name, ("time (tau)", "batch (B)"))
     _check_finite(arr, name)
-    return arr.astype(dtype, copy=False), False
+    return _cast(arr, name, dtype), False
 
 
 def as_targets(y, n_out: int, shape: tuple[int, ...], *, name: str = "y",
@@ -127,7 +142,28 @@ def as_state(h0, shape: tuple[int, int], dtype=np.float64, *, name: str = "h0"):
         raise ValueError(f"{name} must have shape (B, n_hidden) = {tuple(shape)}; "
                          f"got shape {arr.shape}")
     _check_finite(arr, name)
-    return arr.astype(dtype, copy=False)
+    return _cast(arr, name, dtype)
+
+
+def as_prime(prime, n_in: int):
+    """Validate the token ids a sampler reads first: ``(tau0,)`` or ``(tau0, B)``.
+
+    Returns ``(ids, one_d)``: ``ids`` an ``intp`` array ``(tau0, B)`` (``B = 1`` for
+    a 1-D prime) in ``[0, n_in)``, and whether the prime was 1-D.
+    """
+    expected = f"integer token ids in [0, {n_in}) of shape (tau0,) or (tau0, B)"
+    arr = _as_array(prime, "prime", expected)
+    if arr.size == 0:
+        raise ValueError(f"prime is empty (shape {arr.shape}); need at least one token "
+                         f"id to start from")
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"prime must be {expected}; got dtype {arr.dtype}")
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"prime must be {expected}; got ndim {arr.ndim} with shape "
+                         f"{arr.shape}")
+    one_d = arr.ndim == 1
+    ids, _ = as_inputs(arr[:, None] if one_d else arr, n_in, name="prime")
+    return ids, one_d
 
 
 def check_params(params, shapes: dict[str, tuple[int, ...]]) -> np.dtype:

@@ -58,7 +58,13 @@ class CharVocab:
 
     def decode(self, ids) -> str:
         """ids (any shape, flattened) back to a string."""
-        return "".join(self.chars[i] for i in np.asarray(ids).reshape(-1))
+        ids = np.asarray(ids).reshape(-1)
+        if ids.size and ids.dtype.kind not in "iu":
+            raise TypeError(f"ids must be integers; got dtype {ids.dtype}")
+        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
+            raise ValueError(f"ids must be in [0, {len(self)}); got values from "
+                             f"{ids.min()} to {ids.max()}")
+        return "".join(self.chars[i] for i in ids)
 
     def __repr__(self) -> str:
         return f"CharVocab({len(self)} characters)"

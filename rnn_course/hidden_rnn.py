@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._base import BPTTResult, SequenceModel
-from ._validate import as_inputs, as_state, as_targets, check_positive_int
+from ._validate import as_inputs, as_prime, as_state, as_targets, check_positive_int
 from .losses import softmax_cross_entropy_backward, softmax_cross_entropy_forward, softmax
 from .recurrence import recurrence_backward, recurrence_forward
 from .sampling import check_rng, check_temperature, choose
@@ -121,10 +121,7 @@ class HiddenRNN(SequenceModel):
         n = check_positive_int(n, "n")
         rng = check_rng(rng)
         temperature = check_temperature(temperature)
-        prime_arr = np.asarray(prime) if prime is not None else None
-        one_d = prime_arr is not None and prime_arr.ndim == 1
-        if one_d:
-            prime = prime_arr[:, None]
+        prime, one_d = as_prime(prime, self.n_in)
         p = self.params
         fwd = self.forward(prime, h0)
         h, o = fwd.h[-1], fwd.o[-1]

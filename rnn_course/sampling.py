@@ -40,7 +40,10 @@ def choose(o: np.ndarray, rng, temperature: float = 1.0) -> np.ndarray:
     """
     if temperature == 0:
         return o.argmax(axis=-1)
-    p = softmax(o / temperature)
+    z = o - o.max(axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):  # a tiny temperature sends z / T to -inf: p = 0
+        z = z / temperature
+    p = softmax(z)
     cdf = np.cumsum(p, axis=-1)
     u = rng.random((o.shape[0], 1)) * cdf[:, -1:]
     return np.minimum((cdf <= u).sum(axis=-1), o.shape[-1] - 1)

@@ -68,12 +68,19 @@ def train(model, batches: Iterable, optimizer, *, steps: int,
                smoothing=0.1)
     try:
         for step in range(steps):
-            batch = next(it)
+            try:
+                batch = next(it)
+            except StopIteration:
+                raise ValueError(f"batches ran out after {step} of steps={steps} "
+                                 f"updates") from None
             x, y = batch[0], batch[1]
             if carry_state and getattr(batch, "reset", False):
                 h = None
             result = model.bptt(x, y, h if carry_state else None)
             if carry_state:
+                if result.dh0 is None:
+                    raise ValueError(f"carry_state=True needs a model with a hidden "
+                                     f"state h(0) to carry; {type(model).__name__} has none")
                 h = result.forward.h[-1]
             grads = result.grads
             if clip is not None:
