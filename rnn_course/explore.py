@@ -11,10 +11,29 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import re
+
 import matplotlib.pyplot as plt
 from matplotlib import animation
 
 __all__ = ["static_slider"]
+
+# matplotlib's player draws its buttons with Font Awesome 4 from a CDN; the course's
+# pages work offline, so the link goes and each icon becomes a plain text symbol.
+_ICONS = {
+    "fa fa-minus": "\u2212", "fa fa-plus": "+",
+    "fa fa-fast-backward": "\u23ee", "fa fa-step-backward": "\u25c0\u258f",
+    "fa fa-play fa-flip-horizontal": "\u25c0", "fa fa-pause": "\u23f8",
+    "fa fa-play": "\u25b6", "fa fa-step-forward": "\u2595\u25b6",
+    "fa fa-fast-forward": "\u23ed",
+}
+_CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.S)
+_ICON = re.compile(r'<i class="(fa [^"]*)"></i>')
+
+
+def _offline(html: str) -> str:
+    html = _CDN_LINK.sub("", html)
+    return _ICON.sub(lambda m: _ICONS.get(m.group(1), "\u2022"), html)
 
 
 def static_slider(draw: Callable, values: Sequence, *, figsize=(6.4, 3.6),
@@ -27,7 +46,8 @@ def static_slider(draw: Callable, values: Sequence, *, figsize=(6.4, 3.6),
         values: the slider's positions, in order (at most 60, as each is an image).
         figsize, dpi: the frame size; interval: milliseconds between frames on "play".
     Returns:
-        an ``IPython.display.HTML`` object holding the player.
+        an ``IPython.display.HTML`` object holding the player; it loads nothing
+        from the network.
     """
     from IPython.display import HTML
 
@@ -45,6 +65,6 @@ def static_slider(draw: Callable, values: Sequence, *, figsize=(6.4, 3.6),
 
     player = animation.FuncAnimation(fig, frame, frames=len(values), interval=interval,
                                      blit=False, repeat=False)
-    html = player.to_jshtml(default_mode="once")
+    html = _offline(player.to_jshtml(default_mode="once"))
     plt.close(fig)
     return HTML(html)

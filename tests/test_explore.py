@@ -25,6 +25,12 @@ def test_one_frame_per_value_behind_a_range_slider():
     assert "new Array(4)" in html
 
 
+def test_player_loads_nothing_from_the_network():
+    html = static_slider(_draw, [1.0, 2.0]).data
+    assert "font-awesome" not in html and "https://" not in html
+    assert '<i class="fa' not in html
+
+
 def test_frames_differ():
     html = static_slider(_draw, [0.5, 4.0]).data
     frames = re.findall(r'frames\[\d+\] = "([^"]+)"', html)
