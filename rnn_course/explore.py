@@ -20,12 +20,12 @@ __all__ = ["static_slider"]
 
 # matplotlib's player draws its buttons with Font Awesome 4 from a CDN; the course's
 # pages work offline, so the link goes and each icon becomes a plain text symbol.
-_ICONS = {
+_ICONS = {  # glyphs that common fonts (DejaVu Sans, Arial) have
     "fa fa-minus": "\u2212", "fa fa-plus": "+",
-    "fa fa-fast-backward": "\u23ee", "fa fa-step-backward": "\u25c0\u258f",
-    "fa fa-play fa-flip-horizontal": "\u25c0", "fa fa-pause": "\u23f8",
-    "fa fa-play": "\u25b6", "fa fa-step-forward": "\u2595\u25b6",
-    "fa fa-fast-forward": "\u23ed",
+    "fa fa-fast-backward": "|\u25c1", "fa fa-step-backward": "\u25c1",
+    "fa fa-play fa-flip-horizontal": "\u25c0", "fa fa-pause": "||",
+    "fa fa-play": "\u25b6", "fa fa-step-forward": "\u25b7",
+    "fa fa-fast-forward": "\u25b7|",
 }
 _CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.S)
 _ICON = re.compile(r'<i class="(fa [^"]*)"></i>')

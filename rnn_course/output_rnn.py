@@ -119,8 +119,8 @@ class OutputRecurrentRNN(SequenceModel):
         return BPTTResult(loss=float(nll.sum() / B), grads=grads, dx=dx, dh0=None,
                           forward=fwd)
 
-    def closed_loop(self, x, *, feedback="probs", rng=None, temperature=1.0
-                    ) -> ClosedLoopForward:
+    def closed_loop(self, x, *, feedback="probs", rng=None, temperature=1.0,
+                    prime=None) -> ClosedLoopForward:
         """Run free: the model's own output at ``t-1`` is fed to step ``t``.
 
         Args:
@@ -129,6 +129,9 @@ class OutputRecurrentRNN(SequenceModel):
                 ``"sample"`` the one-hot of an id drawn from it (needs ``rng``;
                 ``temperature`` divides the logits first); ``"argmax"`` the one-hot
                 of the most likely id.
+            prime: ``(k, B)`` ids, observed outputs ``y(1) .. y(k)`` fed (one-hot)
+                to steps ``2 .. k+1`` in place of the model's own (``0 <= k < tau``);
+                ``None`` (the default) runs free from step 1.
         Returns:
             a :class:`ClosedLoopForward` record.
         """
@@ -140,6 +143,14 @@ class OutputRecurrentRNN(SequenceModel):
         p, dtype = self._checked_params()
         x, _ = as_inputs(x, self.n_in, dtype)
         tau, B = x.shape[:2]
+        if prime is None:
+            prime = np.zeros((0, B), dtype=np.intp)
+        else:
+            shape = np.shape(prime)
+            if len(shape) != 2 or shape[1] != B or shape[0] >= tau:
+                raise ValueError(f"prime must be ids of shape (k, B={B}) with k < tau={tau}; "
+                                 f"got shape {shape}")
+            prime = as_targets(prime, self.n_out, shape, name="prime", axes="(k, B)")
         bUx = p["b"] + input_term(x, p["U"])
         a = np.empty((tau, B, self.n_hidden), dtype=dtype)
         h = np.empty_like(a)
@@ -156,7 +167,9 @@ class OutputRecurrentRNN(SequenceModel):
             ids[t] = (choose(o[t], rng, temperature) if feedback == "sample"
                       else o[t].argmax(axis=-1))
             if t + 1 < tau:
-                if feedback == "probs":
+                if t < len(prime):
+                    fed[t + 1, rows, prime[t]] = 1.0
+                elif feedback == "probs":
                     fed[t + 1] = yhat[t]
                 else:
                     fed[t + 1, rows, ids[t]] = 1.0
