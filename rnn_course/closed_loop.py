@@ -30,7 +30,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ._validate import _as_array, check_positive_int
-from .optim import clip_by_global_norm, global_norm
+from .optim import clip_and_step
 from .output_regressor import OutputRecurrentRegressor, as_real_targets, prime_mask
 from .sampling import check_rng
 from .train import History
@@ -185,12 +185,7 @@ def train_fed(model: OutputRecurrentRegressor, batches: Iterable, optimizer, *,
                 else:
                     mask = scheduled_mask(tau, B, eps, rng=rng, prime=prime)
                 result = model.bptt_fed(x, y, mask, through_feedback=through_feedback)
-            grads = result.grads
-            if clip is not None:
-                grads, norm = clip_by_global_norm(grads, clip)
-            else:
-                norm = global_norm(grads)
-            optimizer.step(model.params, grads)
+            norm = clip_and_step(optimizer, model.params, result.grads, clip)
             losses[i], norms[i], probs[i] = result.loss, norm, eps
             bar.update(1)
             if eval_fn is not None and ((i + 1) % eval_every == 0 or i + 1 == steps):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["numerical_gradient", "relative_error", "check_model_gradients"]
+__all__ = ["numerical_gradient", "numerical_param_gradients", "relative_error",
+           "check_model_gradients"]
 
 
 def numerical_gradient(f, x, *, eps=1e-6) -> np.ndarray:
@@ -49,6 +50,30 @@ def relative_error(a, b) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
+def numerical_param_gradients(model, loss, *, eps=1e-6) -> dict:
+    """Central differences of ``loss()`` with respect to every array in ``model.params``.
+
+    Each parameter in turn is replaced by the perturbed copy that
+    :func:`numerical_gradient` passes in, and restored afterwards.
+
+    Args:
+        model: any model with a ``params`` dict.
+        loss: a function of no arguments that reads ``model.params``.
+    Returns:
+        ``{name: gradient}`` with the keys and shapes of ``model.params``.
+    """
+    grads = {}
+    for name, original in list(model.params.items()):
+        def loss_at(value, name=name, original=original):
+            model.params[name] = value
+            try:
+                return loss()
+            finally:
+                model.params[name] = original
+        grads[name] = numerical_gradient(loss_at, original, eps=eps)
+    return grads
+
+
 def check_model_gradients(model, x, y, h0=None, *, eps=1e-6) -> dict:
     """Compare a model's BPTT gradients with central differences.
 
@@ -63,16 +88,8 @@ def check_model_gradients(model, x, y, h0=None, *, eps=1e-6) -> dict:
         raise TypeError("gradient checks need a float64 model (finite differences in "
                         "float32 are too coarse)")
     result = model.bptt(x, y, h0)
-    errors = {}
-    for name, p in model.params.items():
-        def loss_at(value, name=name, original=p):
-            model.params[name] = value
-            try:
-                return model.loss(x, y, h0)
-            finally:
-                model.params[name] = original
-        errors[name] = relative_error(result.grads[name],
-                                      numerical_gradient(loss_at, p, eps=eps))
+    numeric = numerical_param_gradients(model, lambda: model.loss(x, y, h0), eps=eps)
+    errors = {name: relative_error(result.grads[name], numeric[name]) for name in numeric}
     if result.dx is not None:
         errors["x"] = relative_error(result.dx, numerical_gradient(
             lambda xv: model.loss(xv, y, h0), x, eps=eps))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["global_norm", "clip_by_global_norm", "SGD", "Adagrad", "Adam"]
+__all__ = ["global_norm", "clip_by_global_norm", "clip_and_step", "SGD", "Adagrad", "Adam"]
 
 
 def global_norm(grads: dict) -> float:
@@ -29,6 +29,19 @@ def clip_by_global_norm(grads: dict, max_norm: float):
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {k: g * scale for k, g in grads.items()}, norm
+
+
+def clip_and_step(optimizer, params: dict, grads: dict, clip=None) -> float:
+    """One update: clip ``grads`` to the global norm ``clip`` (if given), then step.
+
+    Returns the global norm of ``grads`` before clipping.
+    """
+    if clip is not None:
+        grads, norm = clip_by_global_norm(grads, clip)
+    else:
+        norm = global_norm(grads)
+    optimizer.step(params, grads)
+    return norm
 
 
 def _check_lr(lr):

@@ -10,7 +10,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ._validate import check_positive_int
-from .optim import clip_by_global_norm, global_norm
+from .optim import clip_and_step
 
 __all__ = ["History", "train"]
 
@@ -82,12 +82,7 @@ def train(model, batches: Iterable, optimizer, *, steps: int,
                     raise ValueError(f"carry_state=True needs a model with a hidden "
                                      f"state h(0) to carry; {type(model).__name__} has none")
                 h = result.forward.h[-1]
-            grads = result.grads
-            if clip is not None:
-                grads, norm = clip_by_global_norm(grads, clip)
-            else:
-                norm = global_norm(grads)
-            optimizer.step(model.params, grads)
+            norm = clip_and_step(optimizer, model.params, result.grads, clip)
             losses[step], norms[step] = result.loss, norm
             bar.update(1)
             if bar.n % max(1, steps // 20) == 0:
