@@ -190,6 +190,14 @@ def _softmax_axis_message(yhat, what):
             f"sums range from {sums.min():.3g} to {sums.max():.3g}")
 
 
+def _check_yhat(yhat, ref_yhat, rule):
+    """``yhat (TAU, B, N_OUT)`` against the reference: first the softmax axis, then values."""
+    message = _softmax_axis_message(yhat, "yhat")
+    if message:
+        raise AssertionError(message)
+    _explain(yhat, ref_yhat, "yhat", [], rule)
+
+
 def _onehot(ids, n):
     return np.eye(n)[ids]
 
@@ -309,11 +317,8 @@ def check_rnn_forward(rnn_forward):
                                  "all steps o = c + h[1:] @ V.T"),
             (h[t] @ V.T, "the output bias c is missing: o(t) = c + V h(t)"),
         ], "o(t) = c + V h(t) (eq. 10.10)")
-    yhat = _array(out[2], "yhat", (TAU, B, N_OUT))
-    message = _softmax_axis_message(yhat, "yhat")
-    if message:
-        raise AssertionError(message)
-    _explain(yhat, ref.yhat, "yhat", [], "yhat(t) = softmax(o(t)) (eq. 10.11)")
+    _check_yhat(_array(out[2], "yhat", (TAU, B, N_OUT)), ref.yhat,
+                "yhat(t) = softmax(o(t)) (eq. 10.11)")
 
 
 def check_sequence_loss(sequence_loss):
@@ -667,11 +672,8 @@ def check_teacher_forced_forward(teacher_forced_forward):
     o = _array(out[1], "o", (TAU, B, N_OUT))
     _explain(o, ref.o, "o", [(h @ p["V"].T, "the output bias c is missing")],
              "o(t) = c + V h(t)")
-    yhat = _array(out[2], "yhat", (TAU, B, N_OUT))
-    message = _softmax_axis_message(yhat, "yhat")
-    if message:
-        raise AssertionError(message)
-    _explain(yhat, ref.yhat, "yhat", [], "yhat(t) = softmax(o(t))")
+    _check_yhat(_array(out[2], "yhat", (TAU, B, N_OUT)), ref.yhat,
+                "yhat(t) = softmax(o(t))")
 
 
 def check_teacher_forced_grads(teacher_forced_grads):
@@ -744,11 +746,8 @@ def check_closed_loop(closed_loop):
     if t is not None:
         raise AssertionError(f"h is wrong, first at t={t}, although fed is right there: "
                              "h(t) = tanh(b + W fed(t) + U x(t))")
-    yhat = _array(_key(out, "yhat", "closed_loop"), "yhat", (TAU, B, N_OUT))
-    message = _softmax_axis_message(yhat, "yhat")
-    if message:
-        raise AssertionError(message)
-    _explain(yhat, ref.yhat, "yhat", [], "yhat(t) = softmax(c + V h(t))")
+    _check_yhat(_array(_key(out, "yhat", "closed_loop"), "yhat", (TAU, B, N_OUT)), ref.yhat,
+                "yhat(t) = softmax(c + V h(t))")
     loss = _key(out, "loss", "closed_loop")
     if loss is None or loss is Ellipsis:
         raise NotDone("closed_loop's loss has not been computed")
