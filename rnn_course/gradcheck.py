@@ -50,7 +50,7 @@ def relative_error(a, b) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def numerical_param_gradients(model, loss, *, eps=1e-6) -> dict:
+def numerical_param_gradients(model, loss, *, names=None, eps=1e-6) -> dict:
     """Central differences of ``loss()`` with respect to every array in ``model.params``.
 
     Each parameter in turn is replaced by the perturbed copy that
@@ -59,11 +59,13 @@ def numerical_param_gradients(model, loss, *, eps=1e-6) -> dict:
     Args:
         model: any model with a ``params`` dict.
         loss: a function of no arguments that reads ``model.params``.
+        names: the parameters to differentiate (default: all of them).
     Returns:
-        ``{name: gradient}`` with the keys and shapes of ``model.params``.
+        ``{name: gradient}`` for those names, shaped like ``model.params[name]``.
     """
     grads = {}
-    for name, original in list(model.params.items()):
+    for name in (list(model.params) if names is None else list(names)):
+        original = model.params[name]
         def loss_at(value, name=name, original=original):
             model.params[name] = value
             try:

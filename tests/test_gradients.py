@@ -132,3 +132,18 @@ def test_relative_error():
     assert rc.relative_error([2.0], [2.0]) == 0.0
     with pytest.raises(ValueError, match=r"cannot compare gradients of shapes \(2,\) and \(3,\)"):
         rc.relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_numerical_param_gradients_of_chosen_names_match_all():
+    model = rc.HiddenRNN(4, 5, 6, seed=1)
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((3, 2, 4)), rng.integers(0, 6, size=(3, 2))
+    before = {k: v.copy() for k, v in model.params.items()}
+    loss = lambda: model.loss(x, y)  # noqa: E731
+    every = rc.gradcheck.numerical_param_gradients(model, loss)
+    some = rc.gradcheck.numerical_param_gradients(model, loss, names=("W", "c"))
+    assert set(some) == {"W", "c"}
+    for name in some:
+        np.testing.assert_array_equal(some[name], every[name])
+    for name, value in model.params.items():  # every parameter restored
+        np.testing.assert_array_equal(value, before[name])

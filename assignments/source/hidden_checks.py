@@ -548,15 +548,11 @@ def _gradient_check_through_model(bptt):
     np.put_along_axis(do, y[..., None], np.take_along_axis(do, y[..., None], -1) - 1.0, -1)
     dh_out = (do / B) @ p["V"]
     out = _call(bptt, "bptt", dh_out, x, fwd.h, p["U"], p["W"])
+    numeric = rc.gradcheck.numerical_param_gradients(
+        model, lambda: model.loss(x, y, h0), names=("U", "W", "b"))
     for name in ("U", "W", "b"):
-        def loss_at(value, name=name):
-            model.params[name] = value
-            try:
-                return model.loss(x, y, h0)
-            finally:
-                model.params[name] = p[name]
-        numeric = rc.numerical_gradient(loss_at, p[name])
-        err = rc.relative_error(np.asarray(_key(out, "d" + name, "bptt"), dtype=float), numeric)
+        err = rc.relative_error(np.asarray(_key(out, "d" + name, "bptt"), dtype=float),
+                                numeric[name])
         if not err < GRAD_TOL:
             raise AssertionError(f"gradient check failed for {name}: relative error {err:.1e} "
                                  f"between your d{name} and the finite-difference gradient of "
@@ -593,13 +589,9 @@ def check_model_grads(model_grads):
             raise AssertionError(f"the gradient of {name} is wrong: with do(t) = (yhat(t) - "
                                  "onehot(y(t))) / B (eq. 10.18), dV = sum_t do(t).T @ h(t) and "
                                  "dc = sum_t do(t), summed over t and the batch")
-        def loss_at(value, name=name):
-            model.params[name] = value
-            try:
-                return model.loss(x, y, h0)
-            finally:
-                model.params[name] = p[name]
-        err = rc.relative_error(got, rc.numerical_gradient(loss_at, p[name]))
+        numeric = rc.gradcheck.numerical_param_gradients(
+            model, lambda: model.loss(x, y, h0), names=(name,))
+        err = rc.relative_error(got, numeric[name])
         if not _passes(check_bptt_params, model_grads.__globals__.get("bptt")):
             why = "your bptt is wrong (see its tests), and model_grads inherits the error"
         else:
